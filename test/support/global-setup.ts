@@ -2,8 +2,9 @@
  * One moto_server per jest run, on a free loopback port. Its endpoint reaches every test file through the
  * environment (workers inherit it), and the SDK picks it up via AWS_ENDPOINT_URL_<SERVICE>.
  */
-import { findFreePort } from '../../emulators/ports';
+
 import { motoEndpointEnv, startMoto } from '../../emulators/moto';
+import { findFreePort } from '../../emulators/ports';
 
 export default async function globalSetup(): Promise<void> {
   const moto = await startMoto({ port: await findFreePort() });

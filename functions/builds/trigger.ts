@@ -1,0 +1,70 @@
+/**
+ * startNightlyBuild: invoked by the EventBridge schedule (and manually) to start one build of the pipeline.
+ *
+ * Exactly one build per night: the Image Builder client token is derived from the schedule's `time`, which is
+ * the same in every re-delivery of one scheduled event and in Lambda's async retries.
+ */
+import { randomUUID } from 'node:crypto';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { imagebuilder } from '#commons/clients/imagebuilder';
+import { sfn } from '#commons/clients/sfn';
+import { requireEnv } from '#commons/env';
+import { logger } from '#commons/logger';
+import { scheduledBuildToken } from './names';
+import { type StartBuildResult, startBuild } from './start-build';
+
+const scheduledEvent = z.object({
+  source: z.literal('aws.events'),
+  'detail-type': z.literal('Scheduled Event'),
+  time: z.iso.datetime(),
+});
+
+/** A manual start, e.g. `aws lambda invoke --payload '{"source":"cloudboot.manual"}'`. */
+const manualEvent = z
+  .object({
+    source: z.literal('cloudboot.manual'),
+    clientToken: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,36}$/)
+      .optional(),
+    requestedBy: z.string().max(128).optional(),
+  })
+  .strict();
+
+export const triggerEvent = z.union([scheduledEvent, manualEvent]);
+export type TriggerEvent = z.infer<typeof triggerEvent>;
+
+export class InvalidTriggerEventError extends Error {
+  override name = 'InvalidTriggerEventError';
+}
+
+const pipelineArn = requireEnv('IMAGE_PIPELINE_ARN');
+const stateMachineArn = requireEnv('WATCHER_STATE_MACHINE_ARN');
+
+export const clientTokenFor = (event: TriggerEvent): string =>
+  event.source === 'aws.events'
+    ? scheduledBuildToken(new Date(event.time), pipelineArn)
+    : (event.clientToken ?? randomUUID());
+
+const startNightlyBuild = async (rawEvent: unknown): Promise<StartBuildResult> => {
+  const parsed = triggerEvent.safeParse(rawEvent);
+  if (!parsed.success) {
+    throw new InvalidTriggerEventError(`Unsupported event: ${z.prettifyError(parsed.error)}`);
+  }
+  const clientToken = clientTokenFor(parsed.data);
+  const result = await startBuild({ imagebuilder, sfn, pipelineArn, stateMachineArn }, clientToken);
+  if (result.outcome === 'ALREADY_RUNNING') {
+    logger.info('A build of this pipeline is still running; not starting another', {
+      imageBuildVersionArn: result.imageBuildVersionArn,
+      status: result.status,
+      executionArn: result.executionArn,
+    });
+  } else {
+    logger.info('Build started', { ...result, clientToken, source: parsed.data.source });
+  }
+  return result;
+};
+
+export const handler = middy(startNightlyBuild).use(injectLambdaContext(logger));

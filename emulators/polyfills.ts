@@ -15,4 +15,4 @@ if (typeof promiseCtor.withResolvers !== 'function') {
   };
 }
 // The SDK warns once per process that Node 20 support ends; noise in a local stack and test output.
-process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
+// zod/mini: the same validation, tree-shakable (the classic API would add ~450 KB to the bundle).
+import * as z from 'zod/mini';
 import { imagebuilder } from '#commons/clients/imagebuilder';
 import { sfn } from '#commons/clients/sfn';
 import { requireEnv } from '#commons/env';
@@ -22,16 +23,11 @@ const scheduledEvent = z.object({
 });
 
 /** A manual start, e.g. `aws lambda invoke --payload '{"source":"cloudboot.manual"}'`. */
-const manualEvent = z
-  .object({
-    source: z.literal('cloudboot.manual'),
-    clientToken: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,36}$/)
-      .optional(),
-    requestedBy: z.string().max(128).optional(),
-  })
-  .strict();
+const manualEvent = z.strictObject({
+  source: z.literal('cloudboot.manual'),
+  clientToken: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,36}$/))),
+  requestedBy: z.optional(z.string().check(z.maxLength(128))),
+});
 
 export const triggerEvent = z.union([scheduledEvent, manualEvent]);
 export type TriggerEvent = z.infer<typeof triggerEvent>;

@@ -1,0 +1,63 @@
+/**
+ * `npm run bench`: prints cloudboot's performance figures. A benchmark, not a test: it never fails on a number,
+ * it prints them next to their targets. Ratios are measured side by side in one run because machines are noisy.
+ */
+import '../emulators/polyfills';
+import { benchBundles } from './bundles';
+
+const section = (title: string) => console.log(`\n== ${title} ==`);
+const pct = (ratio: number) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)}%`;
+
+/** Loads an optional bench module; each issue's figures live next to each other in bench/. */
+const optional = async <T>(load: () => Promise<T>): Promise<T | undefined> => {
+  try {
+    return await load();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return undefined;
+    throw error;
+  }
+};
+
+const main = async (): Promise<void> => {
+  section('Lambda bundles: size and module load time vs. the same SDK clients alone (target: at most +25%)');
+  const bundles = await benchBundles();
+  console.table(
+    bundles.map((f) => ({
+      function: f.function,
+      'bundle KiB': (f.bytes / 1024).toFixed(0),
+      'SDK-only KiB': (f.sdkOnlyBytes / 1024).toFixed(0),
+      'size over SDK': pct(f.sizeRatio),
+      'load ms': f.loadMs.toFixed(1),
+      'SDK-only load ms': f.sdkOnlyLoadMs.toFixed(1),
+      'load over SDK': pct(f.loadRatio),
+      'SDK clients': f.sdkClients.map((c) => c.replace('client-', '')).join(','),
+    })),
+  );
+  const worst = Math.max(...bundles.map((f) => f.sizeRatio));
+  console.log(`worst size overhead: ${pct(worst)} (${worst <= 1.25 ? 'within' : 'OVER'} the +25% target)`);
+
+  const watcher = await optional(() => import('./watcher'));
+  if (watcher) {
+    section('Build watcher: state transitions per build (target: at most 40 for a 60-minute build)');
+    console.log(await watcher.benchWatcher());
+  }
+  const prune = await optional(() => import('./prune'));
+  if (prune) {
+    section(
+      'Pruning 1,000 candidate AMIs under EC2 rate limits (target: within 1.25x of the limit-imposed minimum)',
+    );
+    console.log(await prune.benchPrune());
+  }
+  const api = await optional(() => import('./api'));
+  if (api) {
+    section(
+      'Environments API: sequential AWS calls on the create path (target: at most 2) and handler overhead',
+    );
+    console.log(await api.benchApi());
+  }
+};
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -71,6 +71,7 @@ const paramsSchema = z
     buildInstanceType: instanceType,
     rootVolumeSizeGiB: count(20, 16384),
     buildTimeoutMinutes: count(30, 24 * 60),
+    pollFallbackSeconds: count(60, 3600),
     notificationEmail: z.union([z.literal(''), z.email()]),
     notifyOnSuccess: boolish,
     failureAlertThreshold: count(1, 365),

@@ -57,6 +57,9 @@ module.exports = {
     );
     return versionOf([...Object.values(componentFiles).map(componentText), ...settings].join('\n---\n'));
   },
+  /** The watcher's deadline in seconds. @param {Resolver} resolver */
+  maxWatchSeconds: async ({ resolveVariable }) =>
+    String(Number(await resolveVariable('param:buildTimeoutMinutes')) * 60),
   /** @param {Resolver} resolver */
   devInstanceTypesCsv: (resolver) => csv(resolver, 'devInstanceTypes'),
   /** @param {Resolver} resolver */

@@ -16,27 +16,26 @@ export interface LoadedFunction {
 
 export const bundleFunctions = (functions: FunctionConfig[], outDir: string): Map<string, string> => {
   mkdirSync(outDir, { recursive: true });
-  const bundles = new Map<string, string>();
-  for (const fn of functions) {
+  const entryPoints = functions.map((fn) => {
     const [modulePath, exportName] = fn.handler.split(/\.(?=[^.]+$)/);
     if (!modulePath || exportName !== 'handler') {
       throw new Error(`${fn.name}: handler must be "path/to/file.handler", got ${fn.handler}`);
     }
-    const outfile = path.join(outDir, `${fn.name}.js`);
-    buildSync({
-      entryPoints: [path.join(repoRoot, `${modulePath}.ts`)],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      sourcemap: 'inline',
-      logLevel: 'error',
-      tsconfig: path.join(repoRoot, 'tsconfig.json'),
-    });
-    bundles.set(fn.name, outfile);
-  }
-  return bundles;
+    return { in: path.join(repoRoot, `${modulePath}.ts`), out: fn.name };
+  });
+  // One esbuild run for all functions: each entry still becomes its own self-contained bundle.
+  buildSync({
+    entryPoints,
+    outdir: outDir,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: 'inline',
+    logLevel: 'error',
+    tsconfig: path.join(repoRoot, 'tsconfig.json'),
+  });
+  return new Map(functions.map((fn) => [fn.name, path.join(outDir, `${fn.name}.js`)]));
 };
 
 /** Requires each bundle. Call after process.env holds the functions' settings: handlers read them at load. */

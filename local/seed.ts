@@ -27,7 +27,7 @@ export interface SeededResources {
 const withoutIntrinsics = (value: unknown, replacements: Record<string, unknown>): unknown => {
   if (Array.isArray(value)) return value.map((item) => withoutIntrinsics(item, replacements));
   if (value && typeof value === 'object') {
-    if ('intrinsic' in value) return replacements[JSON.stringify(value)];
+    if ('intrinsic' in value) return replacements[JSON.stringify(value)] ?? {};
     return Object.fromEntries(
       Object.entries(value)
         .map(([key, item]) => [key, withoutIntrinsics(item, replacements)] as const)

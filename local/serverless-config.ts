@@ -96,6 +96,9 @@ export const loadServerlessConfig = (stage: string): ServerlessConfig => {
     // config/params.js derives comma-separated strings from list params (e.g. devInstanceTypesCsv).
     const csvParam = source === 'file(./config/params.js)' ? /^(\w+)Csv$/.exec(address)?.[1] : undefined;
     if (csvParam) return ([] as unknown[]).concat(lookup(`param:${csvParam}`)).join(',');
+    if (source === 'file(./config/params.js)' && address === 'maxWatchSeconds') {
+      return String(Number(lookup('param:buildTimeoutMinutes')) * 60);
+    }
     // Other package-time values (validation, component text) are not needed to run functions locally.
     if (source.startsWith('file(')) return null;
     if (source === 'param') {

@@ -94,9 +94,9 @@ const main = async (): Promise<void> => {
       // Never real credentials: everything local talks to emulators.
       AWS_ACCESS_KEY_ID: 'cloudboot-local',
       AWS_SECRET_ACCESS_KEY: 'cloudboot-local',
-      AWS_SESSION_TOKEN: '',
-      AWS_PROFILE: '',
     });
+    delete process.env.AWS_SESSION_TOKEN;
+    delete process.env.AWS_PROFILE;
 
     display.info(
       existingAws ? `using AWS emulator at ${existingAws}` : `starting moto_server on 127.0.0.1:${awsPort}`,

@@ -54,9 +54,13 @@ const translateImageBuilderError = (error: unknown, pipelineArn: string): Error 
       'ServiceQuotaExceededException',
     ].includes(name)
   ) {
-    return new BuildStartRejectedError(`Image Builder refused to start a build of ${pipelineArn}: ${name}`, {
-      cause: error,
-    });
+    const detail = (error as { message?: string }).message;
+    return new BuildStartRejectedError(
+      `Image Builder refused to start a build of ${pipelineArn}: ${name}: ${detail}`,
+      {
+        cause: error,
+      },
+    );
   }
   return error instanceof Error ? error : new Error(String(error));
 };
@@ -68,7 +72,7 @@ export const findRunningBuild = async (
 ): Promise<{ arn: string; status: string } | undefined> => {
   let newest: { arn: string; status: string; created: string } | undefined;
   for await (const page of paginateListImagePipelineImages(
-    { client: imagebuilder, pageSize: 50 },
+    { client: imagebuilder, pageSize: 25 },
     { imagePipelineArn: pipelineArn },
   )) {
     for (const image of page.imageSummaryList ?? []) {

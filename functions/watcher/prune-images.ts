@@ -1,0 +1,22 @@
+/** Lambda `pruneImages` (state PruneImages; also invoked on demand with `{"dryRun": true}`). */
+
+import { z } from 'zod';
+import { ec2 } from '#commons/clients/ec2';
+import { imagebuilder } from '#commons/clients/imagebuilder';
+import { ssm } from '#commons/clients/ssm';
+import { lambdaHandler } from './lambda';
+import { pruneImages } from './prune';
+import { amiParameterName, intSetting, numberSetting, stage } from './settings';
+
+const settings = {
+  stage: stage(),
+  amiParameterName: amiParameterName(),
+  retainNewest: intSetting('RETAIN_NEWEST', 3),
+  retainDays: numberSetting('RETAIN_DAYS', 2),
+};
+
+const eventSchema = z.object({ dryRun: z.boolean().default(false) });
+
+export const handler = lambdaHandler(eventSchema, (event) =>
+  pruneImages({ ec2, ssm, imagebuilder, now: () => new Date() }, settings, { dryRun: event.dryRun }),
+);

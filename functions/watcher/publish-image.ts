@@ -1,0 +1,20 @@
+/** Lambda `publishImage` (state PublishImage). */
+
+import { z } from 'zod';
+import { ec2 } from '#commons/clients/ec2';
+import { ssm } from '#commons/clients/ssm';
+import { lambdaHandler } from './lambda';
+import { publishImage } from './publish';
+import { amiParameterName } from './settings';
+
+const parameterName = amiParameterName();
+
+const eventSchema = z.object({
+  imageBuildVersionArn: z.string(),
+  amiId: z.string().startsWith('ami-'),
+  buildStartedAt: z.string(),
+});
+
+export const handler = lambdaHandler(eventSchema, (event) =>
+  publishImage({ ssm, ec2, now: () => new Date() }, event, parameterName),
+);

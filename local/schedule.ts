@@ -61,7 +61,7 @@ export const parseSchedule = (expression: string): Schedule => {
     };
   }
   const fields = /^cron\((.+)\)$/.exec(expression)?.[1]?.trim().split(/\s+/);
-  if (!fields || fields.length !== 6) throw new Error(`schedule: unsupported expression ${expression}`);
+  if (fields?.length !== 6) throw new Error(`schedule: unsupported expression ${expression}`);
   const [minutes, hours, dayOfMonth, month, dayOfWeek, year] = fields as [
     string,
     string,

@@ -334,7 +334,9 @@ describe('bad input: 4xx, never 5xx, and no AWS call', () => {
     ]);
   }
 
-  it.each(cases)('%s → %i %s', async (_case, act, status, code, field) => {
+  // Every row has five entries: jest would otherwise pass `done` as the missing fifth argument.
+  const rows = cases.map(([name, act, status, code, field]) => [`${name} → ${status} ${code}`, act, status, code, field ?? null] as const);
+  it.each(rows)('%s', async (_case, act, status, code, field) => {
     // Act
     const response = await act();
     // Assert
@@ -521,13 +523,13 @@ describe('POST /environments', () => {
         LaunchTime: new Date('2024-01-01T00:00:01Z'),
       }),
     ];
-    const mine = instance({ name: 'c', InstanceId: 'i-0aaaaaaaaaaaaaaa4' });
+    const mine = instance({ name: 'cee', InstanceId: 'i-0aaaaaaaaaaaaaaa4' });
     ec2Mock
       .on(DescribeInstancesCommand)
       .resolvesOnce(reservations(older[0] as Instance))
       .resolves(reservations(...older, mine));
     ec2Mock.on(RunInstancesCommand).resolves({ Instances: [mine] });
-    const response = await invoke(createHandler, createEvent('alice', { name: 'c' }));
+    const response = await invoke(createHandler, createEvent('alice', { name: 'cee' }));
     expect(response.statusCode).toBe(409);
     expect(response.body).toMatchObject({ error: { code: 'QuotaExceeded' } });
     expect(ec2Mock).toHaveReceivedCommandWith(TerminateInstancesCommand, {

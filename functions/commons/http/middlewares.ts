@@ -1,4 +1,3 @@
-import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '#commons/logger';
 import {
@@ -12,7 +11,19 @@ import { type ApiResponse, json } from './response';
 
 /** The event after jsonBody ran: `jsonBody` is the parsed body, or undefined when the request had none. */
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer & { jsonBody?: unknown };
-type ApiRequest = Request<ApiEvent, ApiResponse>;
+/** The per-request state a middleware sees (the same shape middy uses, so these port to middy unchanged). */
+export interface ApiRequest {
+  event: ApiEvent;
+  response: ApiResponse | undefined;
+  error: unknown;
+}
+
+export interface Middleware {
+  name: string;
+  before?: (request: ApiRequest) => void | Promise<void>;
+  after?: (request: ApiRequest) => void | Promise<void>;
+  onError?: (request: ApiRequest) => void | Promise<void>;
+}
 
 export const DEFAULT_BODY_LIMIT_BYTES = 8 * 1024;
 
@@ -29,7 +40,7 @@ const headerValue = (event: ApiEvent, name: string): string | undefined => {
 };
 
 /** Size limit (413), JSON content type (415) and JSON syntax (400) for any request that carries a body. */
-export const jsonBody = (limitBytes = DEFAULT_BODY_LIMIT_BYTES): MiddlewareObj<ApiEvent, ApiResponse> => ({
+export const jsonBody = (limitBytes = DEFAULT_BODY_LIMIT_BYTES): Middleware => ({
   name: 'jsonBody',
   before: ({ event }: ApiRequest) => {
     const raw = event.body;
@@ -49,7 +60,7 @@ export const jsonBody = (limitBytes = DEFAULT_BODY_LIMIT_BYTES): MiddlewareObj<A
 });
 
 /** Typed errors → `{"error":{"code","message"}}`; anything else → logged, generic 500. */
-export const errorResponses = (): MiddlewareObj<ApiEvent, ApiResponse> => ({
+export const errorResponses = (): Middleware => ({
   name: 'errorResponses',
   onError: (request: ApiRequest) => {
     const { error } = request;
@@ -81,7 +92,7 @@ const addSecurityHeaders = (request: ApiRequest): void => {
 };
 
 /** Runs last on success and on error, so every answer carries the same headers. */
-export const securityHeaders = (): MiddlewareObj<ApiEvent, ApiResponse> => ({
+export const securityHeaders = (): Middleware => ({
   name: 'securityHeaders',
   after: addSecurityHeaders,
   onError: addSecurityHeaders,

@@ -11,7 +11,11 @@ import { header } from './request';
 /** POST /environments → 201 (created) or 200 (same Idempotency-Key: the existing environment). */
 export const handler = apiHandler(async (event) => {
   const { owner } = callerIdentity(event);
-  const body = validate(createBodySchema(config('allowedInstanceTypes')), event.jsonBody === undefined ? {} : event.jsonBody, 'body');
+  const body = validate(
+    createBodySchema(config('allowedInstanceTypes')),
+    event.jsonBody === undefined ? {} : event.jsonBody,
+    'body',
+  );
   const idempotencyKey = validate(idempotencyKeySchema, header(event, 'idempotency-key'), 'Idempotency-Key');
   const result = await createEnvironment(createDeps(), { owner, ...body, idempotencyKey });
   const payload =

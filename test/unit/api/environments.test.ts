@@ -335,7 +335,10 @@ describe('bad input: 4xx, never 5xx, and no AWS call', () => {
   }
 
   // Every row has five entries: jest would otherwise pass `done` as the missing fifth argument.
-  const rows = cases.map(([name, act, status, code, field]) => [`${name} → ${status} ${code}`, act, status, code, field ?? null] as const);
+  const rows = cases.map(
+    ([name, act, status, code, field]) =>
+      [`${name} → ${status} ${code}`, act, status, code, field ?? null] as const,
+  );
   it.each(rows)('%s', async (_case, act, status, code, field) => {
     // Act
     const response = await act();

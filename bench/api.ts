@@ -4,13 +4,64 @@
  *   an artificial 5 ms latency per call (calls that overlap count as one round);
  * - handler overhead per request (middlewares + validation + domain, SDK answering instantly) at p50/p99.
  *
- * Run: npx tsx -e "import('./bench/api.ts').then(m=>m.benchApi()).then(console.log)"
+ * The handlers are bundled with esbuild first, as they are deployed (middy is ESM-only and cannot be required
+ * from source under tsx). The SDK stays external, so the bundles share the client classes mocked here.
  *
- * Deliberately free of `import`/`export` statements: this package is CommonJS, so tsx loads a .ts file it is
- * given by `import()` as CommonJS, and Node exposes a named export only when it is written `exports.x = …`
- * (esbuild's ESM→CJS output hides them). Runtime modules are required inside the function; types come from
- * `typeof import(...)`.
+ * Run: npx tsx -e "require('./bench/api').benchApi().then(console.log)"
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  DescribeInstancesCommand,
+  EC2Client,
+  type Instance,
+  RunInstancesCommand,
+  TerminateInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import { GetParameterCommand, GetParameterHistoryCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { buildSync, type Plugin } from 'esbuild';
+
+const root = path.resolve(__dirname, '..');
+
+type ApiLambda = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<unknown>;
+
+/** Resolves `@aws-sdk/*` to the very files this process loads, so aws-sdk-client-mock reaches the bundles. */
+const sharedSdk: Plugin = {
+  name: 'shared-sdk',
+  setup(build) {
+    build.onResolve({ filter: /^@aws-sdk\// }, (args) => ({ path: require.resolve(args.path), external: true }));
+  },
+};
+
+/** Bundles the given handlers (cjs, node) into a temp dir and loads them; the dir is removed once loaded. */
+const loadBundledHandlers = <Name extends string>(entries: Record<Name, string>): Record<Name, ApiLambda> => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cloudboot-bench-api-'));
+  try {
+    buildSync({
+      entryPoints: Object.entries<string>(entries).map(([out, entry]) => ({ out, in: path.join(root, entry) })),
+      outdir: dir,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      logLevel: 'silent',
+      tsconfig: path.join(root, 'tsconfig.json'),
+      plugins: [sharedSdk],
+    });
+    const handlers = {} as Record<Name, ApiLambda>;
+    for (const name of Object.keys(entries) as Name[]) {
+      handlers[name] = (require(path.join(dir, `${name}.js`)) as { handler: ApiLambda }).handler;
+    }
+    return handlers;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
 
 const BENCH_AMI = 'ami-0123456789abcdef0';
 const BENCH_INSTANCE_ID = 'i-0123456789abcdef0';
@@ -19,7 +70,7 @@ const benchEvent = (
   method: string,
   path: string,
   options: { body?: unknown; id?: string } = {},
-): import('aws-lambda').APIGatewayProxyEventV2WithJWTAuthorizer =>
+): APIGatewayProxyEventV2WithJWTAuthorizer =>
   ({
     version: '2.0',
     routeKey: `${method} ${path}`,
@@ -46,7 +97,7 @@ const benchEvent = (
         jwt: { claims: { sub: 'alice' }, scopes: ['api'] },
       },
     },
-  }) as import('aws-lambda').APIGatewayProxyEventV2WithJWTAuthorizer;
+  }) as APIGatewayProxyEventV2WithJWTAuthorizer;
 
 const benchPercentile = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -70,7 +121,7 @@ const benchSequentialRounds = (spans: BenchCallSpan[]): number => {
   return rounds;
 };
 
-async function benchApi(): Promise<Record<string, unknown>> {
+export const benchApi = async (): Promise<Record<string, unknown>> => {
   Object.assign(process.env, {
     AWS_REGION: process.env.AWS_REGION ?? 'eu-west-1',
     AWS_ACCESS_KEY_ID: 'bench',
@@ -84,24 +135,16 @@ async function benchApi(): Promise<Record<string, unknown>> {
     IMAGE_STALE_AFTER_DAYS: '2',
     IMAGE_CACHE_TTL_SECONDS: '3600',
   });
-  const { performance } = require('node:perf_hooks') as typeof import('node:perf_hooks');
-  const { setTimeout: sleep } = require('node:timers/promises') as typeof import('node:timers/promises');
-  const { DescribeInstancesCommand, EC2Client, RunInstancesCommand, TerminateInstancesCommand } =
-    require('@aws-sdk/client-ec2') as typeof import('@aws-sdk/client-ec2');
-  const { GetParameterCommand, GetParameterHistoryCommand, SSMClient } =
-    require('@aws-sdk/client-ssm') as typeof import('@aws-sdk/client-ssm');
-  const { mockClient } = require('aws-sdk-client-mock') as typeof import('aws-sdk-client-mock');
   const ec2Mock = mockClient(EC2Client);
   const ssmMock = mockClient(SSMClient);
-  const context = {} as import('aws-lambda').Context;
-  const create =
-    require('../functions/environments/handlers/create') as typeof import('../functions/environments/handlers/create');
-  const list =
-    require('../functions/environments/handlers/list') as typeof import('../functions/environments/handlers/list');
-  const get =
-    require('../functions/environments/handlers/get') as typeof import('../functions/environments/handlers/get');
+  const context = {} as Context;
+  const { create, list, get } = loadBundledHandlers({
+    create: 'functions/environments/handlers/create.ts',
+    list: 'functions/environments/handlers/list.ts',
+    get: 'functions/environments/handlers/get.ts',
+  });
 
-  const launched: import('@aws-sdk/client-ec2').Instance = {
+  const launched: Instance = {
     InstanceId: BENCH_INSTANCE_ID,
     InstanceType: 't3.medium',
     ImageId: BENCH_AMI,
@@ -139,9 +182,9 @@ async function benchApi(): Promise<Record<string, unknown>> {
 
   // Round trips: one cold create (fills the image cache), then one warm create.
   latencyMs = 5;
-  await create.handler(benchEvent('POST', '/environments', { body: {} }), context);
+  await create(benchEvent('POST', '/environments', { body: {} }), context);
   const coldSpans = spans.splice(0);
-  const warm = await create.handler(benchEvent('POST', '/environments', { body: {} }), context);
+  const warm = await create(benchEvent('POST', '/environments', { body: {} }), context);
   const warmSpans = spans.splice(0);
   latencyMs = 0;
 
@@ -166,16 +209,16 @@ async function benchApi(): Promise<Record<string, unknown>> {
 
   ec2Mock.on(DescribeInstancesCommand).callsFake(timed('DescribeInstances', () => ({ Reservations: [] })));
   const createOverhead = await overhead('create', () =>
-    create.handler(benchEvent('POST', '/environments', { body: { instanceType: 't3.medium' } }), context),
+    create(benchEvent('POST', '/environments', { body: { instanceType: 't3.medium' } }), context),
   );
   ec2Mock
     .on(DescribeInstancesCommand)
     .callsFake(timed('DescribeInstances', () => ({ Reservations: [{ Instances: [launched] }] })));
   const listOverhead = await overhead('list', () =>
-    list.handler(benchEvent('GET', '/environments'), context),
+    list(benchEvent('GET', '/environments'), context),
   );
   const getOverhead = await overhead('get', () =>
-    get.handler(benchEvent('GET', '/environments/{id}', { id: BENCH_INSTANCE_ID }), context),
+    get(benchEvent('GET', '/environments/{id}', { id: BENCH_INSTANCE_ID }), context),
   );
 
   ec2Mock.restore();
@@ -193,6 +236,4 @@ async function benchApi(): Promise<Record<string, unknown>> {
       'hold under concurrent requests without a database; an Idempotency-Key replay takes 1 round.',
     handlerOverhead: { ...createOverhead, ...listOverhead, ...getOverhead },
   };
-}
-
-exports.benchApi = benchApi;
+};

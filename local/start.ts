@@ -44,7 +44,7 @@ const summarizeBuild = (output: Record<string, unknown>): string[] => {
     failed?: unknown[];
   };
   const lines = [
-    `published ${String(watch.amiId ?? publication.amiId ?? '?')} → ${String(publication.parameterName ?? '')} version ${String(publication.version ?? '?')} label ${String(publication.label ?? '-')}`,
+    `published ${String(watch.amiId ?? publication.amiId ?? '?')} → ${String(publication.parameterName ?? '')} version ${String(publication.parameterVersion ?? '?')} label ${String(publication.label ?? '-')}`,
     `pruning: kept ${prune.kept?.length ?? 0}, deleted ${prune.deleted?.length ?? 0}, failed ${prune.failed?.length ?? 0}`,
   ];
   for (const kept of prune.kept ?? []) lines.push(`  kept ${kept.amiId}: ${kept.reasons.join(', ')}`);

@@ -1,5 +1,6 @@
 /** Boundary schemas: every route validates its path, query, headers and body before any AWS call. */
-import { z } from 'zod';
+// zod/mini: the same validation, tree-shakable (the classic API would add ~450 KB to every bundle).
+import * as z from 'zod/mini';
 import { NAME_PATTERN } from './names';
 
 export const INSTANCE_ID_PATTERN = /^i-[0-9a-f]{8}([0-9a-f]{9})?$/;
@@ -12,43 +13,45 @@ const isRealDate = (value: string): boolean => {
 };
 
 export const createBodySchema = (allowedInstanceTypes: readonly string[]) =>
-  z
-    .object(
-      {
-        name: z
-          .string({ error: 'must be a string' })
-          .regex(NAME_PATTERN, {
+  z.strictObject(
+    {
+      name: z.optional(
+        z.string({ error: 'must be a string' }).check(
+          z.regex(NAME_PATTERN, {
             error:
               'must be 3-32 characters: a lowercase letter, then lowercase letters, digits or hyphens, not ending with a hyphen',
-          })
-          .optional(),
-        instanceType: z
-          .string({ error: 'must be a string' })
-          .refine((value) => allowedInstanceTypes.includes(value), {
+          }),
+        ),
+      ),
+      instanceType: z.optional(
+        z.string({ error: 'must be a string' }).check(
+          z.refine((value) => allowedInstanceTypes.includes(value), {
             error: `must be one of: ${allowedInstanceTypes.join(', ')}`,
-          })
-          .optional(),
-        image: z
+          }),
+        ),
+      ),
+      image: z.optional(
+        z
           .string({ error: 'must be a string' })
-          .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date label YYYY-MM-DD' })
-          .refine(isRealDate, { error: 'must be a real calendar date YYYY-MM-DD' })
-          .optional(),
-      },
-      { error: 'must be a JSON object' },
-    )
-    .strict();
+          .check(
+            z.regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date label YYYY-MM-DD' }),
+            z.refine(isRealDate, { error: 'must be a real calendar date YYYY-MM-DD' }),
+          ),
+      ),
+    },
+    { error: 'must be a JSON object' },
+  );
 
-export const idempotencyKeySchema = z
-  .string()
-  .regex(IDEMPOTENCY_KEY_PATTERN, { error: 'must be 1-128 printable ASCII characters' })
-  .optional();
+export const idempotencyKeySchema = z.optional(
+  z.string().check(z.regex(IDEMPOTENCY_KEY_PATTERN, { error: 'must be 1-128 printable ASCII characters' })),
+);
 
 export const environmentIdSchema = z.object({
   id: z
     .string({ error: 'is required' })
-    .regex(INSTANCE_ID_PATTERN, { error: 'must be an instance id i-<8 or 17 hex>' }),
+    .check(z.regex(INSTANCE_ID_PATTERN, { error: 'must be an instance id i-<8 or 17 hex>' })),
 });
 
-export const listQuerySchema = z
-  .object({ all: z.enum(['true', 'false'], { error: 'must be true or false' }).optional() })
-  .strict();
+export const listQuerySchema = z.strictObject({
+  all: z.optional(z.enum(['true', 'false'], { error: 'must be true or false' })),
+});

@@ -1,6 +1,6 @@
 /** Lambda `awaitBuildChange` (state WaitForPhaseChange, `.waitForTaskToken`). */
 
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { imagebuilder } from '#commons/clients/imagebuilder';
 import { sfn } from '#commons/clients/sfn';
 import { ssm } from '#commons/clients/ssm';
@@ -11,8 +11,8 @@ import { watchTokenParameterPrefix } from './settings';
 const tokenPrefix = watchTokenParameterPrefix();
 
 const eventSchema = z.object({
-  taskToken: z.string().min(1),
-  imageBuildVersionArn: z.string().startsWith('arn:'),
+  taskToken: z.string().check(z.minLength(1)),
+  imageBuildVersionArn: z.string().check(z.startsWith('arn:')),
   status: z.string(),
 });
 

@@ -4,7 +4,7 @@
  * the workflow's polling fallback will notice the change anyway.
  */
 
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { logger } from '#commons/logger';
 import { resumeWatcher, type SfnPort } from './task-tokens';
 import { type SsmPort, takeWatchToken, watchTokenParameterName } from './watch-tokens';
@@ -12,11 +12,11 @@ import { type SsmPort, takeWatchToken, watchTokenParameterName } from './watch-t
 export const imageStateChangeEventSchema = z.object({
   source: z.literal('aws.imagebuilder'),
   'detail-type': z.literal('EC2 Image Builder Image State Change'),
-  time: z.string().optional(),
-  resources: z.array(z.string()).min(1),
+  time: z.optional(z.string()),
+  resources: z.array(z.string()).check(z.minLength(1)),
   detail: z.object({
-    'previous-state': z.object({ status: z.string() }).optional(),
-    state: z.object({ status: z.string(), reason: z.string().optional() }),
+    'previous-state': z.optional(z.object({ status: z.string() })),
+    state: z.object({ status: z.string(), reason: z.optional(z.string()) }),
   }),
 });
 export type ImageStateChangeEvent = z.infer<typeof imageStateChangeEventSchema>;

@@ -5,14 +5,14 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { logger } from '#commons/logger';
 
 export class InvalidEventError extends Error {
   override name = 'InvalidEventError';
 }
 
-export const lambdaHandler = <S extends z.ZodType, R>(schema: S, run: (event: z.infer<S>) => Promise<R>) =>
+export const lambdaHandler = <S extends z.ZodMiniType, R>(schema: S, run: (event: z.infer<S>) => Promise<R>) =>
   middy(async (event: unknown, _context: Context): Promise<R> => {
     const parsed = schema.safeParse(event);
     if (!parsed.success) {

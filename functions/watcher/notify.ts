@@ -1,6 +1,6 @@
 /** Build notifications: exactly one SNS message per failed night (and optionally per published image). */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { countConsecutiveFailedNights, listPipelineBuilds } from '#commons/builds/history';
 import {
   type FailureOutcome,

@@ -1,6 +1,6 @@
 /** Lambda `pruneImages` (state PruneImages; also invoked on demand with `{"dryRun": true}`). */
 
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ec2 } from '#commons/clients/ec2';
 import { imagebuilder } from '#commons/clients/imagebuilder';
 import { ssm } from '#commons/clients/ssm';
@@ -15,7 +15,7 @@ const settings = {
   retainDays: numberSetting('RETAIN_DAYS', 2),
 };
 
-const eventSchema = z.object({ dryRun: z.boolean().default(false) });
+const eventSchema = z.object({ dryRun: z._default(z.boolean(), false) });
 
 export const handler = lambdaHandler(eventSchema, (event) =>
   pruneImages({ ec2, ssm, imagebuilder, now: () => new Date() }, settings, { dryRun: event.dryRun }),

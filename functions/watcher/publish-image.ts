@@ -1,6 +1,6 @@
 /** Lambda `publishImage` (state PublishImage). */
 
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ec2 } from '#commons/clients/ec2';
 import { ssm } from '#commons/clients/ssm';
 import { lambdaHandler } from './lambda';
@@ -11,7 +11,7 @@ const parameterName = amiParameterName();
 
 const eventSchema = z.object({
   imageBuildVersionArn: z.string(),
-  amiId: z.string().startsWith('ami-'),
+  amiId: z.string().check(z.startsWith('ami-')),
   buildStartedAt: z.string(),
 });
 

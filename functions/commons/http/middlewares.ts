@@ -1,3 +1,4 @@
+import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '#commons/logger';
 import {
@@ -11,19 +12,9 @@ import { type ApiResponse, json } from './response';
 
 /** The event after jsonBody ran: `jsonBody` is the parsed body, or undefined when the request had none. */
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer & { jsonBody?: unknown };
-/** The per-request state a middleware sees (the same shape middy uses, so these port to middy unchanged). */
-export interface ApiRequest {
-  event: ApiEvent;
-  response: ApiResponse | undefined;
-  error: unknown;
-}
-
-export interface Middleware {
-  name: string;
-  before?: (request: ApiRequest) => void | Promise<void>;
-  after?: (request: ApiRequest) => void | Promise<void>;
-  onError?: (request: ApiRequest) => void | Promise<void>;
-}
+/** The per-request state a middleware sees: middy's request for an HTTP API event. */
+export type ApiRequest = Request<ApiEvent, ApiResponse, unknown>;
+export type Middleware = MiddlewareObj<ApiEvent, ApiResponse, unknown>;
 
 export const DEFAULT_BODY_LIMIT_BYTES = 8 * 1024;
 

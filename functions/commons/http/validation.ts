@@ -1,11 +1,11 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { ValidationError } from './errors';
 
 /**
  * Parses input with a zod schema at the boundary. The error names the offending field (for unknown fields,
  * the first unknown key) and carries the schema's own message, never the raw input.
  */
-export const validate = <Schema extends z.ZodType>(
+export const validate = <Schema extends z.ZodMiniType>(
   schema: Schema,
   input: unknown,
   location: string,

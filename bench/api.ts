@@ -24,7 +24,7 @@ import {
 import { GetParameterCommand, GetParameterHistoryCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { buildSync, type Plugin } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 const root = path.resolve(__dirname, '..');
 
@@ -34,16 +34,25 @@ type ApiLambda = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Conte
 const sharedSdk: Plugin = {
   name: 'shared-sdk',
   setup(build) {
-    build.onResolve({ filter: /^@aws-sdk\// }, (args) => ({ path: require.resolve(args.path), external: true }));
+    build.onResolve({ filter: /^@aws-sdk\// }, (args) => ({
+      path: require.resolve(args.path),
+      external: true,
+    }));
   },
 };
 
 /** Bundles the given handlers (cjs, node) into a temp dir and loads them; the dir is removed once loaded. */
-const loadBundledHandlers = <Name extends string>(entries: Record<Name, string>): Record<Name, ApiLambda> => {
+const loadBundledHandlers = async <Name extends string>(
+  entries: Record<Name, string>,
+): Promise<Record<Name, ApiLambda>> => {
   const dir = mkdtempSync(path.join(tmpdir(), 'cloudboot-bench-api-'));
   try {
-    buildSync({
-      entryPoints: Object.entries<string>(entries).map(([out, entry]) => ({ out, in: path.join(root, entry) })),
+    // The async API: esbuild runs plugins only there.
+    await build({
+      entryPoints: Object.entries<string>(entries).map(([out, entry]) => ({
+        out,
+        in: path.join(root, entry),
+      })),
       outdir: dir,
       bundle: true,
       platform: 'node',
@@ -138,7 +147,7 @@ export const benchApi = async (): Promise<Record<string, unknown>> => {
   const ec2Mock = mockClient(EC2Client);
   const ssmMock = mockClient(SSMClient);
   const context = {} as Context;
-  const { create, list, get } = loadBundledHandlers({
+  const { create, list, get } = await loadBundledHandlers({
     create: 'functions/environments/handlers/create.ts',
     list: 'functions/environments/handlers/list.ts',
     get: 'functions/environments/handlers/get.ts',
@@ -214,9 +223,7 @@ export const benchApi = async (): Promise<Record<string, unknown>> => {
   ec2Mock
     .on(DescribeInstancesCommand)
     .callsFake(timed('DescribeInstances', () => ({ Reservations: [{ Instances: [launched] }] })));
-  const listOverhead = await overhead('list', () =>
-    list(benchEvent('GET', '/environments'), context),
-  );
+  const listOverhead = await overhead('list', () => list(benchEvent('GET', '/environments'), context));
   const getOverhead = await overhead('get', () =>
     get(benchEvent('GET', '/environments/{id}', { id: BENCH_INSTANCE_ID }), context),
   );

@@ -92,6 +92,9 @@ export const benchBundles = async ({
   const env = {
     IMAGE_PIPELINE_ARN: 'arn:aws:imagebuilder:eu-west-1:123456789012:image-pipeline/bench',
     WATCHER_STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:bench',
+    STAGE: 'bench',
+    NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:bench',
+    BUILD_LOG_GROUP: '/aws/imagebuilder/bench',
   };
   Object.assign(process.env, env);
   try {

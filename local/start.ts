@@ -13,7 +13,7 @@ import { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { startImageBuilderEmulator } from '../emulators/imagebuilder';
 import { invokeLikeLambda } from '../emulators/lambda';
-import { MotoNotInstalledError, motoEndpointEnv, sentNotifications, startMoto } from '../emulators/moto';
+import { MotoNotInstalledError, motoEndpointEnv, startMoto } from '../emulators/moto';
 import { assertPortFree, PortInUseError } from '../emulators/ports';
 import { startStepFunctionsEmulator } from '../emulators/stepfunctions';
 import { createLocalIssuer } from './auth';
@@ -23,6 +23,7 @@ import { createLocalApi, type LocalRoute } from './http-api';
 import { parseSchedule } from './schedule';
 import { seedResources } from './seed';
 import { loadServerlessConfig, repoRoot, resolveIntrinsics } from './serverless-config';
+import { startSnsTap } from './sns-tap';
 
 const ACCOUNT_ID = '123456789012'; // moto's default account
 
@@ -131,7 +132,15 @@ const main = async (): Promise<void> => {
     });
     cleanups.push(() => imagebuilder.close());
 
+    // SNS goes through a tap that prints what the team would receive by e-mail.
+    let topicArn = '';
+    const snsTap = await startSnsTap(awsEndpoint, (published) => {
+      if (published.topicArn !== topicArn) return;
+      display.info(`📣 SNS ${published.subject ?? '(no subject)'}\n${published.message}`);
+    });
+    cleanups.push(() => snsTap.close());
     Object.assign(process.env, motoEndpointEnv(awsEndpoint), {
+      AWS_ENDPOINT_URL_SNS: snsTap.url,
       AWS_ENDPOINT_URL_IMAGEBUILDER: imagebuilder.url,
       // Known before the emulator starts: the functions read their endpoints when they load.
       AWS_ENDPOINT_URL_SFN: `http://127.0.0.1:${sfnPort}`,
@@ -146,6 +155,7 @@ const main = async (): Promise<void> => {
       config,
       { stage, region, accountId: ACCOUNT_ID },
     );
+    topicArn = seeded.topicArn;
 
     // Each function's environment exactly as the template would set it, with the local resources' values.
     const resources = {
@@ -177,7 +187,8 @@ const main = async (): Promise<void> => {
       }
     }
     for (const [name, { value }] of environment) process.env[name] = value;
-    process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+    // The stack's own lines say what happens; function logs only when something breaks (override to see more).
+    process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 
     display.info(`bundling ${config.functions.length} functions`);
     const bundles = bundleFunctions(config.functions, path.join(repoRoot, '.cloudboot', stage, 'functions'));
@@ -229,21 +240,6 @@ const main = async (): Promise<void> => {
     });
     cleanups.push(() => new Promise<void>((resolve) => api.close(() => resolve())));
     api.closeAllConnections?.();
-
-    // SNS: print what the team would receive by e-mail.
-    let notificationsSeen = 0;
-    const notificationPoller = setInterval(async () => {
-      try {
-        const sent = (await sentNotifications(awsEndpoint)).filter((n) => n.topicArn === seeded.topicArn);
-        for (const notification of sent.slice(notificationsSeen)) {
-          display.info(`📣 SNS ${notification.subject ?? '(no subject)'}\n${notification.message}`);
-        }
-        notificationsSeen = sent.length;
-      } catch {
-        // moto is going away (shutdown)
-      }
-    }, 1000);
-    cleanups.push(() => clearInterval(notificationPoller));
 
     // The EventBridge schedule, plus one build right away so a first image appears within a minute.
     const trigger = config.functions.find((fn) => fn.name === 'startNightlyBuild');

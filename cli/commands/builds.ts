@@ -58,6 +58,8 @@ const details = (build: Build): string => {
   return lines.join('\n');
 };
 
+const TERMINAL_IMAGE_STATUSES = new Set(['AVAILABLE', 'FAILED', 'CANCELLED', 'TIMED_OUT', 'SUCCEEDED', 'ABORTED']);
+
 /** Follows a build until it stops; on a TTY a live line, otherwise one timestamped line per phase. */
 const follow = async (context: Context, first: Build): Promise<Build> => {
   const { colors } = context;
@@ -66,6 +68,8 @@ const follow = async (context: Context, first: Build): Promise<Build> => {
   const reported = new Set<string>();
   let phase: string | undefined;
   let phaseSeenAt = Date.now();
+  // Where a failed build stopped: the last phase seen before FAILED/CANCELLED.
+  let lastActivePhase: string | undefined;
   let build = first;
   try {
     for (;;) {
@@ -79,6 +83,7 @@ const follow = async (context: Context, first: Build): Promise<Build> => {
         }
       }
       const current = build.phase ?? build.status;
+      if (!TERMINAL_IMAGE_STATUSES.has(current)) lastActivePhase = current;
       if (current !== phase) {
         phase = current;
         phaseSeenAt = Date.now();
@@ -87,7 +92,7 @@ const follow = async (context: Context, first: Build): Promise<Build> => {
       }
       if (!isRunning(build)) {
         if (!context.io.isTTY) progress.line(result(build));
-        return build;
+        return build.status === 'SUCCEEDED' || !lastActivePhase ? build : { ...build, phase: lastActivePhase };
       }
       const shown = build;
       const phaseStart = shown.phases.find(

@@ -12,7 +12,10 @@ export class InvalidEventError extends Error {
   override name = 'InvalidEventError';
 }
 
-export const lambdaHandler = <S extends z.ZodMiniType, R>(schema: S, run: (event: z.infer<S>) => Promise<R>) =>
+export const lambdaHandler = <S extends z.ZodMiniType, R>(
+  schema: S,
+  run: (event: z.infer<S>) => Promise<R>,
+) =>
   middy(async (event: unknown, _context: Context): Promise<R> => {
     const parsed = schema.safeParse(event);
     if (!parsed.success) {

@@ -6,14 +6,9 @@ import { imagebuilder } from '#commons/clients/imagebuilder';
 import { ssm } from '#commons/clients/ssm';
 import { lambdaHandler } from './lambda';
 import { pruneImages } from './prune';
-import { amiParameterName, intSetting, numberSetting, stage } from './settings';
+import { pruneSettings } from './settings';
 
-const settings = {
-  stage: stage(),
-  amiParameterName: amiParameterName(),
-  retainNewest: intSetting('RETAIN_NEWEST', 3),
-  retainDays: numberSetting('RETAIN_DAYS', 2),
-};
+const settings = pruneSettings();
 
 const eventSchema = z.object({ dryRun: z._default(z.boolean(), false) });
 

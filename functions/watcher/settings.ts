@@ -36,3 +36,11 @@ export const amiParameterName = (): string =>
   optionalEnv('AMI_PARAMETER_NAME', `/cloudboot/${stage()}/ami/current`);
 export const watchTokenParameterPrefix = (): string =>
   optionalEnv('WATCH_TOKEN_PARAMETER_PREFIX', `/cloudboot/${stage()}/watch/`);
+
+/** The keep rules of pruning, shared by the workflow's pruneImages and the API's dry run. */
+export const pruneSettings = () => ({
+  stage: stage(),
+  amiParameterName: amiParameterName(),
+  retainNewest: intSetting('RETAIN_NEWEST', 3),
+  retainDays: numberSetting('RETAIN_DAYS', 2),
+});

@@ -9,15 +9,10 @@ import { apiHandler } from '#commons/http/api-handler';
 import { ValidationError } from '#commons/http/errors';
 import { json } from '#commons/http/response';
 import { pruneImages } from '../../watcher/prune';
-import { amiParameterName, intSetting, stage } from '../../watcher/settings';
+import { pruneSettings } from '../../watcher/settings';
 import { requireAdmin } from './admin';
 
-const settings = {
-  stage: stage(),
-  amiParameterName: amiParameterName(),
-  retainNewest: intSetting('RETAIN_NEWEST', 3),
-  retainDays: intSetting('RETAIN_DAYS', 2),
-};
+const settings = pruneSettings();
 
 export const handler = apiHandler(async (event) => {
   requireAdmin(event);

@@ -58,7 +58,14 @@ const details = (build: Build): string => {
   return lines.join('\n');
 };
 
-const TERMINAL_IMAGE_STATUSES = new Set(['AVAILABLE', 'FAILED', 'CANCELLED', 'TIMED_OUT', 'SUCCEEDED', 'ABORTED']);
+const TERMINAL_IMAGE_STATUSES = new Set([
+  'AVAILABLE',
+  'FAILED',
+  'CANCELLED',
+  'TIMED_OUT',
+  'SUCCEEDED',
+  'ABORTED',
+]);
 
 /** Follows a build until it stops; on a TTY a live line, otherwise one timestamped line per phase. */
 const follow = async (context: Context, first: Build): Promise<Build> => {
@@ -92,7 +99,9 @@ const follow = async (context: Context, first: Build): Promise<Build> => {
       }
       if (!isRunning(build)) {
         if (!context.io.isTTY) progress.line(result(build));
-        return build.status === 'SUCCEEDED' || !lastActivePhase ? build : { ...build, phase: lastActivePhase };
+        return build.status === 'SUCCEEDED' || !lastActivePhase
+          ? build
+          : { ...build, phase: lastActivePhase };
       }
       const shown = build;
       const phaseStart = shown.phases.find(

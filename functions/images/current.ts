@@ -1,5 +1,5 @@
 import { ssm } from '#commons/clients/ssm';
-import { optionalEnv, requireEnv } from '#commons/env';
+import { requireEnv } from '#commons/env';
 import { apiHandler } from '#commons/http/api-handler';
 import { ApiError } from '#commons/http/errors';
 import { callerIdentity } from '#commons/http/identity';
@@ -12,7 +12,8 @@ const reader = (): ImageReader => {
   images ??= createImageReader({
     ssm,
     parameterName: requireEnv('AMI_PARAMETER_NAME'),
-    ttlSeconds: Number(optionalEnv('IMAGE_CACHE_TTL_SECONDS', '60')),
+    // This route is how people check what was just published: always read it fresh (only create caches it).
+    ttlSeconds: 0,
   });
   return images;
 };

@@ -75,6 +75,7 @@ const main = async (): Promise<void> => {
         console.error('while stopping:', error);
       }
     }
+    if (code === 0) console.log('cloudboot stopped: API, emulators and moto_server are down.');
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));

@@ -287,10 +287,18 @@ describe('cloudboot on one machine', () => {
   }, 150_000);
 
   it('stops everything it started on Ctrl-C', async () => {
-    const exited = new Promise<number | null>((resolve) => stack.once('exit', (code) => resolve(code)));
+    const exited = new Promise<string>((resolve) =>
+      stack.once('exit', (code, signal) => resolve(`exited (${code ?? signal})`)),
+    );
     process.kill(-(stack.pid ?? 0), 'SIGINT');
-    const code = await Promise.race([exited, sleep(30_000, 'still running', { ref: false })]);
-    expect(code).toBe(0);
+    const outcome = await Promise.race([exited, sleep(30_000, 'still running', { ref: false })]);
+    // npm itself dies of the SIGINT, as in a terminal; the stack reports its own clean shutdown.
+    expect(outcome).toMatch(/^exited/);
+    await waitFor(
+      'the shutdown message',
+      async () => (/cloudboot stopped/.test(stackOutput) ? true : undefined),
+      5000,
+    );
     await sleep(500);
     for (const [name, port] of Object.entries(ports)) {
       expect({ name, listening: await isListening(port) }).toEqual({ name, listening: false });

@@ -161,4 +161,104 @@ describe('packaged CloudFormation template', () => {
     expect(data.KeyName).toBeUndefined();
     expect(data.IamInstanceProfile).toEqual({ Arn: { 'Fn::GetAtt': ['DevInstanceProfile', 'Arn'] } });
   });
+
+  it('holds the build watcher state machine (Standard) with the event-driven wait and its polling fallback', () => {
+    const machines = resourcesOfType('AWS::StepFunctions::StateMachine');
+    expect(machines).toHaveLength(1);
+    const [, machine] = machines[0] ?? [];
+    expect(props(machine)).toMatchObject({
+      StateMachineType: 'STANDARD',
+      StateMachineName: 'cloudboot-test-build-watcher',
+    });
+    const definition = JSON.stringify(props(machine).DefinitionString);
+    for (const state of [
+      'CheckBuild',
+      'WaitForPhaseChange',
+      'PublishImage',
+      'PruneImages',
+      'NotifyFailure',
+    ]) {
+      expect(definition).toContain(state);
+    }
+    expect(definition).toContain('lambda:invoke.waitForTaskToken');
+  });
+
+  it('protects every route but /health with the JWT authorizer and the API scope', () => {
+    const [[, authorizer] = []] = resourcesOfType('AWS::ApiGatewayV2::Authorizer');
+    expect(props(authorizer)).toMatchObject({
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Audience: ['cloudboot'], Issuer: expect.stringMatching(/^https:\/\//) },
+    });
+    const routes = resourcesOfType('AWS::ApiGatewayV2::Route').map(([, route]) => props(route));
+    expect(routes.map((route) => route.RouteKey).sort()).toEqual(
+      [
+        'DELETE /environments/{id}',
+        'GET /builds',
+        'GET /builds/{id}',
+        'GET /environments',
+        'GET /environments/{id}',
+        'GET /health',
+        'GET /images/current',
+        'POST /builds',
+        'POST /environments',
+        'POST /environments/{id}/start',
+        'POST /environments/{id}/stop',
+        'POST /images/prune',
+      ].sort(),
+    );
+    for (const route of routes) {
+      if (route.RouteKey === 'GET /health') {
+        expect(route.AuthorizationType).toBeUndefined();
+      } else {
+        expect({
+          route: route.RouteKey,
+          type: route.AuthorizationType,
+          scopes: route.AuthorizationScopes,
+        }).toEqual({
+          route: route.RouteKey,
+          type: 'JWT',
+          scopes: ['cloudboot/environments'],
+        });
+      }
+    }
+  });
+
+  it('allows RunInstances only through the launch template with request tags, and stop/start/terminate only on cloudboot instances', () => {
+    const statements = resourcesOfType('AWS::IAM::Role').flatMap(([, role]) => statementsOf(role));
+    const onInstances = (statement: Statement) => JSON.stringify(statement.Resource).includes(':instance/');
+    const runInstances = statements.filter(
+      (st) => actionsOf(st).includes('ec2:RunInstances') && onInstances(st),
+    );
+    expect(runInstances.length).toBeGreaterThan(0);
+    for (const statement of runInstances) {
+      expect(statement.Condition?.ArnLike?.['ec2:LaunchTemplate']).toBeDefined();
+      expect(statement.Condition?.StringEquals).toMatchObject({ 'aws:RequestTag/ManagedBy': 'cloudboot' });
+    }
+    const lifecycle = statements.filter((st) =>
+      actionsOf(st).some((action) =>
+        ['ec2:StopInstances', 'ec2:StartInstances', 'ec2:TerminateInstances'].includes(action),
+      ),
+    );
+    expect(lifecycle.length).toBeGreaterThanOrEqual(3);
+    for (const statement of lifecycle) {
+      expect(statement.Condition?.StringEquals).toMatchObject({
+        'ec2:ResourceTag/ManagedBy': 'cloudboot',
+        'ec2:ResourceTag/cloudboot:stage': 'test',
+      });
+    }
+  });
+
+  it('fails packaging with a bad param, naming it', async () => {
+    const badDir = mkdtempSync(path.join(tmpdir(), 'cloudboot-package-bad-'));
+    try {
+      const failure = await packageService(badDir, { params: { buildSchedule: 'cron(0 3 * *)' } }).then(
+        () => 'packaged',
+        (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}`,
+      );
+      expect(failure).toContain('param "buildSchedule"');
+    } finally {
+      rmSync(badDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -52,7 +52,12 @@ const bundle = async (entry: string, outfile: string): Promise<string[]> => {
     logLevel: 'silent',
     tsconfig: path.join(root, 'tsconfig.json'),
   });
-  return Object.keys(result.metafile.inputs);
+  // Only the modules that kept code in the output: an import esbuild tree-shook away does not count.
+  return Object.values(result.metafile.outputs).flatMap((output) =>
+    Object.entries(output.inputs)
+      .filter(([, input]) => input.bytesInOutput > 0)
+      .map(([file]) => file),
+  );
 };
 
 const median = (values: number[]): number => {

@@ -33,10 +33,10 @@ const main = async (): Promise<void> => {
       function: f.function,
       'bundle KiB': (f.bytes / 1024).toFixed(0),
       'SDK-only KiB': (f.sdkOnlyBytes / 1024).toFixed(0),
-      'size over SDK': pct(f.sizeRatio),
+      'size over SDK': f.sdkClients.length > 0 ? pct(f.sizeRatio) : 'n/a (no SDK)',
       'load ms': f.loadMs.toFixed(1),
       'SDK-only load ms': f.sdkOnlyLoadMs.toFixed(1),
-      'load over SDK': pct(f.loadRatio),
+      'load over SDK': f.sdkClients.length > 0 ? pct(f.loadRatio) : 'n/a (no SDK)',
       'SDK clients': f.sdkClients.map((c) => c.replace('client-', '')).join(','),
     })),
   );

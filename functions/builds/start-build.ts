@@ -4,11 +4,11 @@
 import {
   GetImagePipelineCommand,
   type ImagebuilderClient,
-  type ImageStatus,
   paginateListImagePipelineImages,
   StartImagePipelineExecutionCommand,
 } from '@aws-sdk/client-imagebuilder';
 import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { isBuildPhase } from '#commons/builds/phases';
 import {
   BuildStartRejectedError,
   ImageBuilderUnavailableError,
@@ -16,16 +16,6 @@ import {
   PipelineNotFoundError,
 } from './errors';
 import { watcherExecutionName } from './names';
-
-/** Image statuses of a build that has not finished yet. */
-export const IN_PROGRESS_STATUSES: ReadonlySet<string> = new Set<ImageStatus>([
-  'PENDING',
-  'CREATING',
-  'BUILDING',
-  'TESTING',
-  'DISTRIBUTING',
-  'INTEGRATING',
-]);
 
 export interface BuildStarterDeps {
   imagebuilder: ImagebuilderClient;
@@ -77,7 +67,7 @@ export const findRunningBuild = async (
   )) {
     for (const image of page.imageSummaryList ?? []) {
       const status = image.state?.status;
-      if (!image.arn || !status || !IN_PROGRESS_STATUSES.has(status)) continue;
+      if (!image.arn || !status || !isBuildPhase(status)) continue;
       const created = image.dateCreated ?? '';
       if (!newest || created > newest.created) newest = { arn: image.arn, status, created };
     }

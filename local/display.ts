@@ -35,10 +35,9 @@ export const createDisplay = (stream: NodeJS.WriteStream = process.stdout): Disp
           `${bold(p.status)} ${shortBuild(build)} ${((Date.now() - p.since) / 1000).toFixed(0)}s`,
       )
       .join(' | ');
-    stream.write(`⏳ ${p(line)}`);
+    stream.write(`⏳ ${line}`);
     liveLineShown = true;
   };
-  const p = (text: string) => text;
 
   return {
     info: (message) => {

@@ -61,6 +61,13 @@ const main = async (): Promise<void> => {
   const sfnPort = portSetting('CLOUDBOOT_SFN_PORT', 47102);
   const existingAws = process.env.CLOUDBOOT_AWS_ENDPOINT || undefined;
   const display = createDisplay();
+  const url = `http://127.0.0.1:${apiPort}`;
+  const tryIt = () =>
+    [
+      `API ${url}, try:`,
+      `  export CLOUDBOOT_API_URL=${url} CLOUDBOOT_TOKEN=$(npx cloudboot token alice)`,
+      '  npx cloudboot env create --wait && npx cloudboot env list',
+    ].join('\n');
   const cleanups: (() => Promise<void> | void)[] = [];
   let stopping = false;
 
@@ -206,6 +213,7 @@ const main = async (): Promise<void> => {
           display.info(`build watcher ${execution.name} succeeded`);
           for (const line of summarizeBuild((event.output ?? {}) as Record<string, unknown>))
             display.info(line);
+          display.info(tryIt());
         } else if (event.type === 'ExecutionFailed') {
           display.info(`build watcher ${execution.name} failed: ${event.Error}`);
         }
@@ -280,7 +288,6 @@ const main = async (): Promise<void> => {
       cleanups.push(() => clearTimeout(timer));
     }
 
-    const url = `http://127.0.0.1:${apiPort}`;
     display.info(
       [
         `cloudboot is running (stage ${stage})`,

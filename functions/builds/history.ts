@@ -9,6 +9,7 @@ import {
   ListExecutionsCommand,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
+import * as z from 'zod/mini';
 
 export interface BuildPhaseView {
   name: string;
@@ -36,19 +37,27 @@ export class BuildNotFoundError extends Error {
   override name = 'BuildNotFoundError';
 }
 
-interface WatcherOutput {
-  imageBuildVersionArn?: string;
-  watch?: {
-    status?: string;
-    reason?: string;
-    amiId?: string;
-    timings?: { phase: string; startedAt: string; seconds?: number }[];
-  };
-}
+/** What the watcher leaves in its input and output (only the fields the builds API shows). */
+const watcherDocument = z.object({
+  imageBuildVersionArn: z.optional(z.string()),
+  watch: z.optional(
+    z.object({
+      status: z.optional(z.string()),
+      reason: z.optional(z.string()),
+      amiId: z.optional(z.string()),
+      timings: z.optional(
+        z.array(z.object({ phase: z.string(), startedAt: z.string(), seconds: z.optional(z.number()) })),
+      ),
+    }),
+  ),
+});
+type WatcherDocument = z.infer<typeof watcherDocument>;
 
-const parseJson = (text: string | undefined): WatcherOutput => {
+const parseDocument = (text: string | undefined): WatcherDocument => {
+  if (!text) return {};
   try {
-    return text ? (JSON.parse(text) as WatcherOutput) : {};
+    const parsed = watcherDocument.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : {};
   } catch {
     return {};
   }
@@ -67,8 +76,8 @@ const toView = async (
   deps: BuildHistoryDeps,
   execution: DescribeExecutionCommandOutput,
 ): Promise<BuildView> => {
-  const input = parseJson(execution.input);
-  const output = parseJson(execution.output);
+  const input = parseDocument(execution.input);
+  const output = parseDocument(execution.output);
   const imageBuildVersionArn = output.imageBuildVersionArn ?? input.imageBuildVersionArn;
   const view: BuildView = {
     id: execution.name ?? '',

@@ -19,12 +19,26 @@ export const optionalEnv = (variable: string, fallback: string): string => {
   return value === undefined || value === '' ? fallback : value;
 };
 
-/** Reads a positive integer setting (counts, days, seconds). */
-export const requireIntEnv = (variable: string): number => {
-  const raw = requireEnv(variable);
+/** Thrown at cold start when a setting is present but not of the expected form. */
+export class InvalidEnvironmentVariableError extends Error {
+  override name = 'InvalidEnvironmentVariableError';
+}
+
+const numericEnv = (variable: string, fallback: number, accept: (value: number) => boolean, kind: string) => {
+  const raw = optionalEnv(variable, String(fallback));
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new Error(`Environment variable ${variable} must be a non-negative integer, got "${raw}"`);
+  if (!accept(value) || value < 0) {
+    throw new InvalidEnvironmentVariableError(
+      `Environment variable ${variable} must be a ${kind}, got "${raw}"`,
+    );
   }
   return value;
 };
+
+/** A non-negative integer setting (counts, seconds), with the template's default. */
+export const intEnv = (variable: string, fallback: number): number =>
+  numericEnv(variable, fallback, Number.isInteger, 'non-negative integer');
+
+/** A non-negative number setting (RETAIN_DAYS may be fractional, e.g. 0.5 for 12 hours). */
+export const numberEnv = (variable: string, fallback: number): number =>
+  numericEnv(variable, fallback, Number.isFinite, 'non-negative number');

@@ -1,4 +1,4 @@
-import { optionalEnv, requireEnv } from '#commons/env';
+import { intEnv, requireEnv } from '#commons/env';
 
 export interface EnvironmentsConfig {
   stage: string;
@@ -11,15 +11,6 @@ export interface EnvironmentsConfig {
   imageStaleAfterDays: number;
   imageCacheTtlSeconds: number;
 }
-
-const nonNegativeInt = (variable: string, fallback: number): number => {
-  const raw = optionalEnv(variable, String(fallback));
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new Error(`Environment variable ${variable} must be a non-negative integer, got "${raw}"`);
-  }
-  return value;
-};
 
 /** Each setting is read and checked once per container, on first use (so a missing one names itself). */
 const readers = {
@@ -36,9 +27,9 @@ const readers = {
       throw new Error('Environment variable ALLOWED_INSTANCE_TYPES lists no instance type');
     return types;
   },
-  quota: () => nonNegativeInt('ENVIRONMENT_QUOTA', 2),
-  imageStaleAfterDays: () => nonNegativeInt('IMAGE_STALE_AFTER_DAYS', 2),
-  imageCacheTtlSeconds: () => nonNegativeInt('IMAGE_CACHE_TTL_SECONDS', 60),
+  quota: () => intEnv('ENVIRONMENT_QUOTA', 2),
+  imageStaleAfterDays: () => intEnv('IMAGE_STALE_AFTER_DAYS', 2),
+  imageCacheTtlSeconds: () => intEnv('IMAGE_CACHE_TTL_SECONDS', 60),
 } satisfies { [K in keyof EnvironmentsConfig]: () => EnvironmentsConfig[K] };
 
 const values: Partial<EnvironmentsConfig> = {};

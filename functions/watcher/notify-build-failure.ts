@@ -1,11 +1,11 @@
 /** Lambda `notifyBuildFailure` (states NotifyFailure and NotifyPruneIncomplete). */
 import { imagebuilder } from '#commons/clients/imagebuilder';
 import { sns } from '#commons/clients/sns';
-import { requireEnv } from '#commons/env';
+import { intEnv, requireEnv } from '#commons/env';
 import { lambdaHandler } from './lambda';
 import { notifyBuildFailure } from './notify';
 import { noticeInputSchema } from './schemas';
-import { intSetting, stage } from './settings';
+import { stage } from './settings';
 
 const settings = {
   stage: stage(),
@@ -13,7 +13,7 @@ const settings = {
   imagePipelineArn: requireEnv('IMAGE_PIPELINE_ARN'),
   region: requireEnv('AWS_REGION'),
   logGroup: requireEnv('BUILD_LOG_GROUP'),
-  alertThreshold: intSetting('FAILURE_ALERT_THRESHOLD', 3),
+  alertThreshold: intEnv('FAILURE_ALERT_THRESHOLD', 3),
 };
 
 export const handler = lambdaHandler(noticeInputSchema, (event) =>

@@ -34,13 +34,18 @@ const optStr = (body: Body, key: string): string | undefined =>
 /** awsJson timestamps are epoch seconds. */
 const epoch = (date: Date | undefined): number | undefined => (date ? date.getTime() / 1000 : undefined);
 
-const describe = (record: ExecutionRecord) => ({
+/** The fields ListExecutions reports for each execution; DescribeExecution adds input, output and error. */
+const summarize = (record: ExecutionRecord) => ({
   executionArn: record.executionArn,
   stateMachineArn: record.stateMachineArn,
   name: record.name,
   status: record.status,
   startDate: epoch(record.startDate),
   stopDate: epoch(record.stopDate),
+});
+
+const describe = (record: ExecutionRecord) => ({
+  ...summarize(record),
   input: record.input,
   output: record.output,
   error: record.error,
@@ -69,14 +74,7 @@ const operations = (emulator: StepFunctionsEmulator): Record<string, (body: Body
       ...(optStr(body, 'nextToken') ? { nextToken: optStr(body, 'nextToken') } : {}),
     });
     return {
-      executions: executions.map((record) => ({
-        executionArn: record.executionArn,
-        stateMachineArn: record.stateMachineArn,
-        name: record.name,
-        status: record.status,
-        startDate: epoch(record.startDate),
-        stopDate: epoch(record.stopDate),
-      })),
+      executions: executions.map(summarize),
       nextToken,
     };
   },

@@ -10,6 +10,7 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import * as z from 'zod/mini';
+import { executionArnOf } from './names';
 
 export interface BuildPhaseView {
   name: string;
@@ -68,9 +69,6 @@ export interface BuildHistoryDeps {
   imagebuilder: ImagebuilderClient;
   stateMachineArn: string;
 }
-
-export const executionArnOf = (stateMachineArn: string, buildId: string): string =>
-  `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${buildId}`;
 
 const toView = async (
   deps: BuildHistoryDeps,

@@ -21,3 +21,7 @@ export const scheduledBuildToken = (scheduledTime: Date, pipelineArn: string): s
   const minute = scheduledTime.toISOString().slice(0, 16).replace(/[-:]/g, ''); // 20261204T0300
   return `n-${minute}-${shortHash(pipelineArn, 8)}`;
 };
+
+/** A build's id is its watcher execution's name; the ARN follows from the state machine's. */
+export const executionArnOf = (stateMachineArn: string, executionName: string): string =>
+  `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;

@@ -15,7 +15,7 @@ import {
   PipelineDisabledError,
   PipelineNotFoundError,
 } from './errors';
-import { watcherExecutionName } from './names';
+import { executionArnOf, watcherExecutionName } from './names';
 
 export interface BuildStarterDeps {
   imagebuilder: ImagebuilderClient;
@@ -89,11 +89,11 @@ export const startWatcher = async (
         input: JSON.stringify({ imageBuildVersionArn }),
       }),
     );
-    return executionArn ?? `${deps.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    return executionArn ?? executionArnOf(deps.stateMachineArn, name);
   } catch (error) {
     // A watcher for this build already exists (e.g. it finished): that is the one we wanted.
     if ((error as { name?: string }).name === 'ExecutionAlreadyExists') {
-      return `${deps.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+      return executionArnOf(deps.stateMachineArn, name);
     }
     throw error;
   }

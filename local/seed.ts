@@ -23,11 +23,11 @@ export interface SeededResources {
   recipeName: string;
 }
 
-/** CloudFormation intrinsics that have no meaning in the emulators are dropped (e.g. an unset subnet). */
+/** CloudFormation intrinsics get their local value from `replacements`; those without one are dropped. */
 const withoutIntrinsics = (value: unknown, replacements: Record<string, unknown>): unknown => {
   if (Array.isArray(value)) return value.map((item) => withoutIntrinsics(item, replacements));
   if (value && typeof value === 'object') {
-    if ('intrinsic' in value) return replacements[JSON.stringify(value)] ?? {};
+    if ('intrinsic' in value) return replacements[JSON.stringify(value)];
     return Object.fromEntries(
       Object.entries(value)
         .map(([key, item]) => [key, withoutIntrinsics(item, replacements)] as const)

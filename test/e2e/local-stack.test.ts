@@ -9,6 +9,7 @@ import { connect } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { sentNotifications } from '../../emulators/moto';
 import { findFreePort } from '../../emulators/ports';
 
 const repoRoot = path.resolve(__dirname, '../..');
@@ -249,16 +250,13 @@ describe('cloudboot on one machine', () => {
     const notices = await waitFor(
       'the failure notice in SNS',
       async () => {
-        const data = (await (await fetch(`http://127.0.0.1:${ports.aws}/moto-api/data.json`)).json()) as {
-          sns?: { Topic?: { sent_notifications?: [string, string, string | null][] }[] };
-        };
-        const sent = (data.sns?.Topic ?? []).flatMap((topic) => topic.sent_notifications ?? []);
+        const sent = await sentNotifications(`http://127.0.0.1:${ports.aws}`);
         return sent.length > 0 ? sent : undefined;
       },
       30_000,
     );
-    expect(notices.map(([, , subject]) => subject)).toEqual([expect.stringMatching(/FAILED at TESTING/)]);
-    expect(notices[0]?.[1]).toContain('projects/app missing');
+    expect(notices.map((notice) => notice.subject)).toEqual([expect.stringMatching(/FAILED at TESTING/)]);
+    expect(notices[0]?.message).toContain('projects/app missing');
 
     const { body } = await currentImage(alice);
     expect(body.amiId).toBe(firstAmi);
